@@ -135,6 +135,7 @@ def run(
     progress: bool = True,
     n_process: int = 1,
     screenshot: bool = False,
+    notebook_dir: Path = NOTEBOOK_DIR,
 ) -> Path:
     """Prepare, execute every notebook, build reports/report.html; return its path."""
     from analysis.report import build_report
@@ -143,14 +144,14 @@ def run(
     started_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     if not Path(corpus).is_dir():
         raise RunError(f"corpus folder not found: {corpus}")
-    params = resolve_parameters(corpus, workdir, values)
+    params = resolve_parameters(corpus, workdir, values, notebook_dir)
     settings = prepare_settings(params, options, n_process)
     summary, manifest = prepare_cached(settings, progress=progress)
     reports = Path(params["workdir"]) / "reports"
     sections = reports / "sections"
     if sections.exists():
         shutil.rmtree(sections)
-    books = notebooks()
+    books = notebooks(notebook_dir)
     for index, notebook in enumerate(books, start=1):
         if progress:
             print(f"[{index}/{len(books)}] {notebook.name}", flush=True)
