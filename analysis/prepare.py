@@ -26,8 +26,9 @@ from tqdm.auto import tqdm
 from analysis.cleaning import clean_text
 from analysis.codebook import Codebook, load_codebook
 from analysis.corpus import CorpusOptions, CorpusReader, RawDocument
-from analysis.dates import estimate_publication, find_dates, parse_metadata_date
+from analysis.dates import find_dates, parse_metadata_date
 from analysis.nlp import annotate, build_pipeline
+from analysis.publication import estimate_publication
 from analysis.tables import SCHEMAS, TABLE_NAMES, processed_dir, rows_to_arrow
 
 log = logging.getLogger(__name__)
