@@ -186,8 +186,12 @@ class ReportSection:
         rtl_columns: Iterable[str] | None = None,
         context: pd.DataFrame | None = None,
         key: str | None = None,
+        show: Iterable[str] | None = None,
     ) -> Path:
         """Write the full table to reports/tables/<name>.csv and keep its head for the report.
+
+        `show` (optional) lists the columns the report and notebook display; the
+        CSV always has every column.
 
         `context` holds example sentences: a `key` column (default: the first
         column of `df` that `context` also has) plus doc_id, source, sentence,
@@ -198,14 +202,16 @@ class ReportSection:
         if max_rows < 1:
             raise ValueError("max_rows must be at least 1")
         rtl = [str(c) for c in (rtl_columns or [])]
-        missing = [c for c in rtl if c not in df.columns]
+        shown = list(show) if show is not None else list(df.columns)
+        missing = [c for c in [*rtl, *shown] if c not in df.columns]
         if missing:
-            raise ValueError(f"rtl_columns not in table {name!r}: {missing}")
+            raise ValueError(f"columns not in table {name!r}: {missing}")
         csv_path = reports_dir(self.workdir) / "tables" / f"{name}.csv"
         csv_text = df.to_csv(index=False, lineterminator="\n")
         atomic_write_bytes(csv_path, csv_text.encode("utf-8"))
 
-        head = df.head(max_rows)
+        full_head = df.head(max_rows)
+        head = full_head[shown]
         columns = [str(c) for c in head.columns]
         rows = [[jsonable(v) for v in row] for row in head.itertuples(index=False, name=None)]
         block: dict[str, Any] = {
@@ -215,14 +221,14 @@ class ReportSection:
             "columns": columns,
             "rows": rows,
             "n_rows": int(len(df)),
-            "rtl_columns": rtl,
+            "rtl_columns": [c for c in rtl if c in shown],
             "csv": f"tables/{name}.csv",
             "key": None,
             "context": {},
         }
         if context is not None:
             key = _context_key(df, context, key)
-            shown_keys = {_key_text(v) for v in head[key]}
+            shown_keys = {_key_text(v) for v in full_head[key]}
             block["key"] = key
             block["context"] = _examples(context, key, shown_keys)
         self.blocks.append(block)

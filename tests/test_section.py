@@ -153,8 +153,22 @@ def test_table_writes_full_csv_and_keeps_head(tmp_path, shown):
 
 def test_table_rejects_unknown_rtl_column(tmp_path, shown):
     sec = ReportSection(id="entities", title="Entities", order=2, workdir=tmp_path)
-    with pytest.raises(ValueError, match="rtl_columns"):
+    with pytest.raises(ValueError, match="columns not in table"):
         sec.table(entities_frame(), name="t", rtl_columns=["name_ar"])
+    with pytest.raises(ValueError, match="columns not in table"):
+        sec.table(entities_frame(), name="t", show=["no_such_column"])
+
+
+def test_table_show_limits_displayed_columns_but_csv_has_all(tmp_path, shown):
+    sec = ReportSection(id="entities", title="Entities", order=2, workdir=tmp_path)
+    frame = entities_frame()
+    keep = [frame.columns[0]]
+    sec.table(frame, name="t", show=keep)
+    block = sec.blocks[-1]
+    assert block["columns"] == keep
+    assert all(len(row) == 1 for row in block["rows"])
+    csv_header = (tmp_path / "reports" / "tables" / "t.csv").read_text("utf-8").splitlines()[0]
+    assert csv_header.split(",") == [str(c) for c in frame.columns]
 
 
 def test_table_context_keeps_three_examples_per_shown_row_in_order(tmp_path, shown):
