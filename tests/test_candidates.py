@@ -1,0 +1,108 @@
+"""Discovery of actors missing from the codebook: examples, non-examples, the table."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.arabic import normalize
+from analysis.candidates import candidate_id, candidate_table
+from analysis.codebook import load_codebook
+from analysis.nlp import annotate, build_pipeline
+
+MINI = Path(__file__).parent / "fixtures" / "codebook_mini"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline(load_codebook(MINI))
+
+
+def found(nlp, text: str) -> list[tuple[str, str, str]]:
+    doc = nlp(text)
+    return [(s.text, s.label_, s._.entity_name) for s in doc.spans["candidates"]]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # role + nationality adjective, then the name; stops at the verb-like stop word
+    ("وقال وزير الخارجية الإسباني خوسيه مانويل إن بلاده مستعدة",
+     ("خوسيه مانويل", "PER", "خوسيه مانويل")),
+    # title modifiers, a codebook place inside the title, a comma before the name
+    ("وقال السفير الفرنسي المعتمد بالرباط، كريم بنعلي، إن الزيارة ناجحة",
+     ("كريم بنعلي", "PER", "كريم بنعلي")),
+    # apposition: the name comes before "، زعيم ..."
+    ("اعتقلت الشرطة سمير بوزيان، زعيم شبكة للتهريب",
+     ("سمير بوزيان", "PER", "سمير بوزيان")),
+    # organisation head + definite words
+    ("وقالت وزارة الصحة المغربية في بيان", ("وزارة الصحة المغربية", "ORG",
+                                          "وزارة الصحة المغربية")),
+    # head with the proclitic ل + article written لل: display restores المديرية
+    ("أكد بيان للمديرية العامة للوقاية المدنية أن الحريق",
+     ("للمديرية العامة للوقاية المدنية", "ORG", "المديرية العامة للوقاية المدنية")),
+    # head + quoted name; quotes dropped from the display name
+    ("ونشرت مجلة «لوبوان» تقريرا", ("مجلة «لوبوان»", "ORG", "مجلة لوبوان")),
+    ("وأفادت صحيفة لوموند أن", ("صحيفة لوموند", "ORG", "صحيفة لوموند")),
+])
+def test_candidates_found(nlp, text: str, expected: tuple[str, str, str]) -> None:
+    assert found(nlp, text) == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "وزير الداخلية الفرنسي خلال زيارته للمغرب",         # no name after the title
+    "مكافحة الجريمة المنظمة العابرة للحدود",            # المنظمة is an adjective here
+    "وصلت الشرطة إلى موقع الحادث",                     # موقع needs a quoted/Latin name
+    "وقالت الوكالة الفرنسية إن",                       # definite head needs 2 words
+    "رئيس الحكومة يوم الاثنين الماضي",                 # weekday and time words
+    "المدير العام للأمن الوطني زيارة عمل",             # ta marbuta: a common noun
+    "التقى نظيره المغربي عبد الوافي لفتيت",            # codebook person: codebook wins
+    "ونشرت مجلة «جون أفريك» تقريرا",                   # quoted name is a codebook entity
+])
+def test_non_examples(nlp, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+def test_codebook_wins_and_rows_use_pattern_method(nlp) -> None:
+    text = "التقى نظيره المغربي عبد الوافي لفتيت والسفير الإسباني خوان مارتينيث"
+    (result,) = list(annotate(nlp, [("d", text)]))
+    rows = [(m["text"], m["method"], m["entity_id"]) for m in result.mentions]
+    assert rows == [("عبد الوافي لفتيت", "codebook", "abdelouafi_laftit"),
+                    ("خوان مارتينيث", "pattern", candidate_id("خوان مارتينيث"))]
+    assert not any(m["method"] == "pattern" for m in list(annotate(
+        build_pipeline(load_codebook(MINI), discover=False), [("d", text)]))[0].mentions)
+
+
+def test_candidate_id_is_stable_and_normalised() -> None:
+    expected = "cand_" + hashlib.sha1(normalize("صحيفة لوموند").encode()).hexdigest()[:10]
+    assert candidate_id("صحيفة لوموند") == expected
+    assert candidate_id("صحيفـة لوموند") == expected      # tatweel: same normalised name
+    assert candidate_id("صحيفة لوموند").startswith("cand_") and len(expected) == 15
+
+
+def test_candidate_table_counts_docs_and_example() -> None:
+    mentions = pd.DataFrame([
+        # doc_id, sent_id, start, text, entity_id, entity_name, label, method
+        ("b", 0, 5, "X1", "cand_x", "سمير بوزيان", "PER", "pattern"),
+        ("a", 1, 9, "X2", "cand_x", "سمير بوزيان", "PER", "pattern"),
+        ("a", 2, 3, "X3", "cand_x", "سمير  بوزيان", "PER", "pattern"),
+        ("a", 0, 0, "Y", "cand_y", "صحيفة لوموند", "ORG", "pattern"),
+        ("a", 0, 7, "Z", "rabat", "الرباط", "GPE", "codebook"),
+    ], columns=["doc_id", "sent_id", "start", "text", "entity_id", "entity_name", "label",
+                "method"])
+    mentions["end"] = mentions["start"] + 2
+    sentences = pd.DataFrame([("a", 0, "جملة أ0"), ("a", 1, "جملة أ1"), ("a", 2, "جملة أ2"),
+                              ("b", 0, "جملة ب0")], columns=["doc_id", "sent_id", "text"])
+    table = candidate_table(mentions, sentences)
+    # cand_x: 3 mentions in 2 docs; first by (doc_id, start) is doc a start 3 -> sentence a/2;
+    # most frequent display name "سمير بوزيان" (2 of 3). cand_y: 1 mention in 1 doc.
+    assert table.to_dict("records") == [
+        {"entity_id": "cand_x", "name": "سمير بوزيان", "label": "PER", "count": 3, "docs": 2,
+         "example": "جملة أ2"},
+        {"entity_id": "cand_y", "name": "صحيفة لوموند", "label": "ORG", "count": 1, "docs": 1,
+         "example": "جملة أ0"},
+    ]
+    empty = candidate_table(mentions[mentions["method"] == "codebook"], sentences)
+    assert list(empty.columns) == ["entity_id", "name", "label", "count", "docs", "example"]
+    assert empty.empty
