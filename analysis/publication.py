@@ -117,11 +117,53 @@ def _pinned_date(norm: str, hit: DateHit, years: set[int]) -> dt.date | None:
     return day + dt.timedelta(days=1) if match.group("kw") == "امس" else day
 
 
+_ANCHOR_YEAR_RE = re.compile(r"(?<!\d)(?:19[5-9]\d|20\d\d)(?!\d)")
+
+
+def _yearless_bounds(norm: str, hits: list[DateHit]) -> tuple[list[dt.date], list[dt.date]]:
+    """Bounds from yearless dates with a relative word ("22 أبريل المنصرم", "26 يوليوز المقبل").
+
+    Their year is the written year nearest to them in the text (any 4-digit year
+    1950-2099, e.g. "أولمبياد باريس 2024"): news discusses a date close to the year
+    it belongs to. A future date that would fall before a past one moves to the
+    next year ("دجنبر المنصرم" ... "فبراير المقبل"). A yearless day date written with
+    its weekday ("الخميس 14 دجنبر") takes the one year near the mentioned years in
+    which that day is that weekday, and counts as a reported (past) event.
+    """
+    anchors = [(m.start(), int(m.group())) for m in _ANCHOR_YEAR_RE.finditer(norm)]
+    relative = [h for h in hits if h.year is None and h.relation in ("past", "future")]
+    if not anchors:
+        return [], []
+    lower: list[dt.date] = []
+    upper: list[dt.date] = []
+    for hit in hits:  # "الخميس 14 دجنبر": the weekday picks the year near the anchors
+        if hit.year is None and hit.relation is None and hit.weekday is not None and hit.day:
+            years = {year for _, year in anchors}
+            fits = [y for y in range(min(years) - 1, max(years) + 2)
+                    if valid_date(y, hit.month, hit.day)
+                    and dt.date(y, hit.month, hit.day).weekday() == hit.weekday]
+            if len(fits) == 1:
+                lower.append(dt.date(fits[0], hit.month, hit.day))
+    for hit in relative:
+        year = min(anchors, key=lambda anchor: (abs(anchor[0] - hit.nstart), -anchor[1]))[1]
+        first, last = relation_period(hit, year)
+        (lower if hit.relation == "past" else upper).append(last if hit.relation == "past"
+                                                            else first)
+    if lower and upper and min(upper) < max(lower):
+        upper = [_next_year(day) if day < max(lower) else day for day in upper]
+    return lower, upper
+
+
+def _next_year(day: dt.date) -> dt.date:
+    return day.replace(year=day.year + 1) if (day.month, day.day) != (2, 29) else day
+
+
 def _infer_publication(text: str) -> PublicationEstimate:
     norm, _ = normalize_with_offsets(text)
     hits = scan_dates(norm)
     years = {h.year for h in hits if h.year is not None}
-    if not years:  # without a year anywhere nothing can be placed
+    lower_rel, upper_rel = _yearless_bounds(norm, hits)
+    if not years and not lower_rel and not upper_rel:  # nothing can be placed
         return PublicationEstimate(None, None, None, "unknown")
     lower: list[dt.date] = []
     upper: list[dt.date] = []
@@ -144,6 +186,14 @@ def _infer_publication(text: str) -> PublicationEstimate:
             lower.append(first)
         elif cue == "future":  # planned within the period
             upper.append(last)
+        elif hit.granularity == "day" and hit.weekday is not None:
+            lower.append(first)  # "يوم الثلاثاء 24 يونيو 2025": a reported (recent) event
+    note = None
+    with_relative = (max(lower + lower_rel) if lower + lower_rel else None,
+                     min(upper + upper_rel) if upper + upper_rel else None)
+    if (lower_rel or upper_rel) and (None in with_relative or with_relative[0] <= with_relative[1]):
+        lower, upper = lower + lower_rel, upper + upper_rel
+        note = "year of relative dates taken from the nearest year the text mentions"
     low = max(lower) if lower else None
     high = min(upper) if upper else None
     if low is None and high is None:
@@ -152,7 +202,7 @@ def _infer_publication(text: str) -> PublicationEstimate:
         return PublicationEstimate(low, low, None, "inferred",
                                    f"contradiction: lower bound {low} after upper bound {high};"
                                    " upper bound dropped")
-    return PublicationEstimate(low if low is not None else high, low, high, "inferred")
+    return PublicationEstimate(low if low is not None else high, low, high, "inferred", note)
 
 
 def estimate_publication(metadata: str | None, dateline: dt.datetime | None,
@@ -171,6 +221,12 @@ def estimate_publication(metadata: str | None, dateline: dt.datetime | None,
          (منذ، a perfect verb such as عقد/جرت/أعلن) -> published >= the period's first day,
          a future cue (المزمع، المقرر، سيعقد، في أفق، بحلول) -> published <= the period's last
          day (the event is planned somewhere within it);
+       * a day date written with its weekday ("يوم الثلاثاء 24 يونيو 2025") reports an
+         event: published >= that day;
+       * yearless dates with a relative word ("22 أبريل المنصرم") take the written year
+         nearest to them in the text, and yearless weekday dates ("الخميس 14 دجنبر") the
+         year near the written years in which the weekday fits (see _yearless_bounds);
+         they are used only when they agree with the bounds from written years;
        * a date with no cue says nothing (news mentions future dates without markers,
          e.g. مونديال 2030).
        ``published`` is the lower bound if there is one (the article cannot predate what it

@@ -306,7 +306,43 @@ def test_estimate_yesterday_pins_the_next_day() -> None:
 
 def test_estimate_newspaper_named_alyaum_is_not_today() -> None:
     text = "ونشرت صحيفة اليوم (الجمعة 23 فبراير 2007) تقريرا."
-    assert estimate_publication(None, None, text).how == "unknown"
+    estimate = estimate_publication(None, None, text)
+    # not pinned to 2007-02-23 as "today": the dated report only bounds publication below
+    assert (estimate.published_min, estimate.published_max) == (D(2007, 2, 23), None)
+    assert estimate.note is None
+
+
+def test_estimate_weekday_date_is_a_reported_event() -> None:
+    text = "وقع الطرفان بالرباط، يوم الثلاثاء 24 يونيو 2025، مخطط عمل مشترك."
+    estimate = estimate_publication(None, None, text)
+    assert (estimate.how, estimate.published_min, estimate.published_max) == (
+        "inferred", D(2025, 6, 24), None)
+
+
+def test_estimate_yearless_relative_dates_take_the_nearest_written_year() -> None:
+    # 2022 is far from the relative dates, 2024 is next to them
+    text = ("وشارك المغرب في تأمين مونديال قطر سنة 2022 بخبرائه.\n"
+            "وتستعد المصالح الأمنية لأولمبياد باريس 2024 الذي ينطلق يوم 26 يوليوز المقبل، "
+            "بعد اجتماع تنسيقي عقد يوم 22 أبريل المنصرم.")
+    estimate = estimate_publication(None, None, text)
+    assert (estimate.published_min, estimate.published_max) == (D(2024, 4, 22), D(2024, 7, 26))
+    assert "nearest year" in estimate.note
+
+
+def test_estimate_future_relative_date_before_past_one_moves_a_year() -> None:
+    # the only written year is 2023: December last -> 2023-12; February next would be
+    # 2023-02, before December, so it moves to 2024-02
+    text = "بعد لقاء دجنبر المنصرم الذي ختم حصيلة سنة 2023، يلتقي الطرفان في فبراير المقبل."
+    estimate = estimate_publication(None, None, text)
+    assert estimate.published_min == D(2023, 12, 31)
+    assert estimate.published_max == D(2024, 2, 1)
+
+
+def test_estimate_yearless_weekday_date_picks_the_matching_year() -> None:
+    # 14 December is a Thursday in 2023 (not in 2022 or 2024)
+    text = "عقد الطرفان جلسة عمل الخميس 14 دجنبر، تحضيرا لأولمبياد صيف 2024 المزمع."
+    estimate = estimate_publication(None, None, text)
+    assert estimate.published_min == D(2023, 12, 14)
 
 
 @pytest.mark.parametrize("weekday", ["الإثنين", "الاثنين", "الأثنين", "الاتنين"])
