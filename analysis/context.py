@@ -32,7 +32,8 @@ def span_contexts(
     """
     if spans.empty or sentences.empty:
         return _empty(key)
-    sents = sentences.sort_values(["doc_id", "start"])
+    sents = sentences.astype({"start": "int64", "end": "int64"})
+    spans = spans.astype({"start": "int64", "end": "int64"})
     located = pd.merge_asof(
         spans.sort_values("start").rename(columns={"start": "span_start", "end": "span_end"}),
         sents[["doc_id", "start", "end", "text"]].rename(

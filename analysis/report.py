@@ -173,15 +173,18 @@ def _row_examples(table: dict[str, Any]) -> list[dict[str, Any]]:
     if not key or not table.get("context"):
         return []
     columns = table["columns"]
-    key_index = columns.index(key)
-    label_column = next(iter(table["rtl_columns"]), key)
-    label_index = columns.index(label_column)
+    row_keys = table.get("row_keys")
+    if row_keys is None:  # sections saved before row_keys existed: the key is a shown column
+        key_index = columns.index(key)
+        row_keys = ["" if row[key_index] is None else str(row[key_index]) for row in table["rows"]]
+    label_column = next(iter(table["rtl_columns"]), key if key in columns else None)
+    label_index = columns.index(label_column) if label_column in columns else None
     examples = []
-    for row in table["rows"]:
-        key_value = row[key_index]
-        sentences = table["context"].get("" if key_value is None else str(key_value), [])
+    for row, key_value in zip(table["rows"], row_keys, strict=True):
+        sentences = table["context"].get(key_value, [])
         if sentences:
-            examples.append({"label": row[label_index], "sentences": sentences})
+            label = row[label_index] if label_index is not None else key_value
+            examples.append({"label": label, "sentences": sentences})
     return examples
 
 

@@ -7,10 +7,13 @@ notebook, the cell and the error, and the previous report.html stays.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import platform
 import shutil
 import subprocess
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
@@ -108,23 +111,62 @@ def git_commit(folder: Path = REPO_ROOT) -> str:
         return "unknown"
 
 
+@contextlib.contextmanager
+def _kernel_stderr_to(log: Path):
+    """Send the kernel's own stderr chatter (it inherits fd 2) to a log file."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log, "wb") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def execute_notebook(notebook: Path, output: Path, params: dict[str, Any]) -> None:
-    """Run one notebook with papermill; raise RunError naming notebook, cell and error."""
+    """Run one notebook with papermill; raise RunError naming notebook, cell and error.
+
+    The kernel's stderr goes to <output>.stderr.log next to the executed notebook.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=params, kernel_name=KERNEL_NAME,
-            cwd=str(notebook.parent), progress_bar=False, log_output=False,
-        )
+        with _kernel_stderr_to(output.with_suffix(".stderr.log")):
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=params, kernel_name=KERNEL_NAME,
+                cwd=str(notebook.parent), progress_bar=False, log_output=False,
+            )
     except PapermillExecutionError as exc:
         raise RunError(
-            f"notebook {notebook.name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue} "
-            f"- see {output}"
+            f"notebook {notebook.name} failed in {_cell_label(output, exc.cell_index)}: "
+            f"{exc.ename}: {exc.evalue} - see {output}"
         ) from exc
+
+
+def _cell_label(executed: Path, index: int) -> str:
+    """'cell N (first line)' with N counted from 1 in the notebook as saved.
+
+    papermill inserts an 'injected-parameters' cell after the parameters cell
+    (and error banners); they are not counted, so N matches what the researcher
+    sees in JupyterLab.
+    """
+    import nbformat
+
+    try:
+        cells = [c for c in nbformat.read(executed, as_version=4).cells
+                 if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    except (OSError, ValueError):
+        return f"cell {index + 1}"
+    injected = [i for i, c in enumerate(cells)
+                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    number = index + 1 - sum(1 for i in injected if i < index)
+    first_line = cells[index].source.strip().splitlines()[0] if cells[index].source.strip() else ""
+    return f"cell {number} ({first_line[:60]!r})"
 
 
 def run(

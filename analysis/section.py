@@ -230,6 +230,7 @@ class ReportSection:
             key = _context_key(df, context, key)
             shown_keys = {_key_text(v) for v in full_head[key]}
             block["key"] = key
+            block["row_keys"] = [_key_text(v) for v in full_head[key]]
             block["context"] = _examples(context, key, shown_keys)
         self.blocks.append(block)
         _display(head)

@@ -78,21 +78,28 @@ def learned_topics(
     share (weight / the document's total), dominant (the document's top topic;
     ties -> lowest topic number).  ``n_topics`` is lowered to what the data
     supports (documents and vocabulary size); the number used is in
-    ``topics.attrs["n_topics"]``.  Raises ValueError if no term survives
-    ``min_df``/``max_df``.
+    ``topics.attrs["n_topics"]``.  A corpus too small for ``min_df``/``max_df``
+    (a handful of articles) is modelled with the limits relaxed, first
+    ``max_df=1.0`` then ``min_df=1``; the limits used are in ``topics.attrs``.
+    Raises ValueError if no term survives even then.
     """
     docs = documents.sort_values("doc_id", ignore_index=True)
-    recorder = _SurfaceRecorder()
-    vectorizer = TfidfVectorizer(
-        analyzer=recorder, min_df=min_df, max_df=max_df, sublinear_tf=True,
-        dtype=np.float64,
-    )
-    try:
-        tfidf = vectorizer.fit_transform(docs["text"].fillna("").astype("str"))
-    except ValueError as error:  # empty vocabulary
+    texts = docs["text"].fillna("").astype("str")
+    for limits in ((min_df, max_df), (min_df, 1.0), (1, 1.0)):
+        recorder = _SurfaceRecorder()
+        vectorizer = TfidfVectorizer(
+            analyzer=recorder, min_df=limits[0], max_df=limits[1], sublinear_tf=True,
+            dtype=np.float64,
+        )
+        try:
+            tfidf = vectorizer.fit_transform(texts)
+            break
+        except ValueError as error:  # empty vocabulary or max_df < min_df
+            last_error = error
+    else:
         raise ValueError(
             f"no terms left for topic modelling ({len(docs)} documents, "
-            f"min_df={min_df}, max_df={max_df}): {error}") from error
+            f"min_df={min_df}, max_df={max_df}): {last_error}") from last_error
     vocabulary = vectorizer.get_feature_names_out()
     k = max(1, min(n_topics, tfidf.shape[0], tfidf.shape[1]))
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
@@ -112,7 +119,8 @@ def learned_topics(
             "terms_normalized": normalized,
         })
     topics = pd.DataFrame(topic_rows, columns=TOPIC_COLUMNS)
-    topics.attrs = {"n_topics": k, "n_terms": len(vocabulary), "n_docs": len(docs)}
+    topics.attrs = {"n_topics": k, "n_terms": len(vocabulary), "n_docs": len(docs),
+                    "min_df": limits[0], "max_df": limits[1]}
 
     doc_weights = np.round(doc_weights, 10)
     totals = doc_weights.sum(axis=1)

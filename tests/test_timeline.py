@@ -285,7 +285,7 @@ def test_learned_topics_separate_themes_and_are_deterministic() -> None:
 
 
 def test_learned_topics_reject_empty_vocabulary() -> None:
-    docs = make_text_documents().head(1)
+    docs = pd.DataFrame({"doc_id": ["a"], "text": ["في من على إلى 2024"]})  # stop words, digits
     with pytest.raises(ValueError, match="no terms left"):
         learned_topics(docs, min_df=2)
 
@@ -307,3 +307,20 @@ def test_learned_topic_frequency_by_hand() -> None:
     assert list(result["n_docs"]) == [2, 2, 0, 0, 2, 2]
     assert result["mean_share"].iloc[[0, 1, 4, 5]].tolist() == [0.375, 0.625, 1.0, 0.0]
     assert np.isnan(result["share"].iloc[2])
+
+
+def test_learned_topics_relax_limits_for_a_tiny_corpus():
+    import pandas as pd
+
+    from analysis.topics_learned import learned_topics
+
+    documents = pd.DataFrame({
+        "doc_id": ["a", "b", "c"],
+        "text": ["استقبل حموشي المدير الفرنسي بالرباط لبحث التعاون الأمني",
+                 "بحث التعاون الأمني بين الرباط وباريس في مكافحة الإرهاب",
+                 "ناقش الوزيران تأمين الألعاب الأولمبية والتعاون الأمني"],
+    })
+    # 3 documents: max_df=0.5 allows 1 document, fewer than min_df=2 -> max_df relaxed to 1.0
+    topics, _ = learned_topics(documents, n_topics=2)
+    assert topics.attrs["max_df"] == 1.0 and topics.attrs["min_df"] == 2
+    assert len(topics) == 2
