@@ -10,30 +10,6 @@ import pandas as pd
 PROVENANCE_ORDER = ("metadata", "dateline", "inferred", "unknown")
 
 
-def period_index(start: pd.Timestamp, end: pd.Timestamp, freq: str) -> pd.PeriodIndex:
-    """Every period from `start` to `end` inclusive (so empty periods show as gaps)."""
-    return pd.period_range(pd.Period(start, freq), pd.Period(end, freq), freq=freq)
-
-
-def articles_by_source_period(documents: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
-    """Articles per outlet (columns) per period (rows, every period present).
-
-    Only articles with a point date (`published`) are counted; articles with an
-    interval or no date are counted by `date_provenance`.
-    """
-    dated = documents.dropna(subset=["published"])
-    sources = sorted(documents["source"].unique())
-    if dated.empty:
-        return pd.DataFrame(columns=sources, dtype="int64")
-    periods = dated["published"].dt.to_period(freq)
-    table = pd.crosstab(periods, dated["source"])
-    full = period_index(dated["published"].min(), dated["published"].max(), freq)
-    table = table.reindex(index=full, columns=sources, fill_value=0)
-    table.index.name = "period"
-    table.columns.name = "source"
-    return table.astype("int64")
-
-
 def source_summary(documents: pd.DataFrame) -> pd.DataFrame:
     """Per outlet: articles, words, median length, first and last publication date."""
     grouped = documents.groupby("source", sort=True)

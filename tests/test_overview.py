@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.overview import (
-    articles_by_source_period,
     date_provenance,
     problems_table,
     removal_summary,
@@ -25,15 +24,6 @@ def _documents() -> pd.DataFrame:
             "n_words": [100, 300, 200, 50, 150],
         }
     )
-
-
-def test_articles_by_source_period_keeps_empty_months():
-    table = articles_by_source_period(_documents(), "M")
-    # Jan: أ=1 (a1), ب=2 (b1, c1); Feb: nothing; Mar: أ=1. b2 has no date.
-    assert [str(p) for p in table.index] == ["2024-01", "2024-02", "2024-03"]
-    assert table.loc[pd.Period("2024-01", "M")].tolist() == [1, 2]
-    assert table.loc[pd.Period("2024-02", "M")].tolist() == [0, 0]
-    assert table.loc[pd.Period("2024-03", "M")].tolist() == [1, 0]
 
 
 def test_source_summary():

@@ -1,4 +1,7 @@
-"""Figures of the corpus overview: volume per outlet over time, lengths, dating, cleaning."""
+"""Figures of the corpus overview: lengths, dating, cleaning.
+
+(Articles per outlet over time is `plots.sources.articles_per_source_figure`.)
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.plots.style import PALETTE, apply_style
+from analysis.plots.style import apply_style, outlet_colors
 
 PROVENANCE_COLORS = {
     "metadata": "#0072B2",
@@ -17,38 +20,11 @@ PROVENANCE_COLORS = {
 }
 
 
-def source_colors(sources: list[str]) -> dict[str, str]:
-    """A stable colour per outlet (sorted names -> palette order)."""
-    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sorted(sources))}
-
-
-def articles_over_time_figure(table: pd.DataFrame, title: str = "") -> Figure:
-    """Stacked bars: articles per period, one colour per outlet; empty periods stay visible."""
-    apply_style()
-    fig, ax = plt.subplots(figsize=(10, 4.2))
-    colors = source_colors(list(table.columns))
-    x = np.arange(len(table.index))
-    bottom = np.zeros(len(table.index))
-    for source in table.columns:
-        values = table[source].to_numpy(dtype=float)
-        ax.bar(x, values, bottom=bottom, color=colors[source], label=source, width=0.8)
-        bottom += values
-    labels = [str(p) for p in table.index]
-    step = max(1, len(labels) // 16)
-    ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right")
-    ax.set_ylabel("articles")
-    ax.set_title(title or "Articles per period and outlet")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="outlet")
-    fig.tight_layout()
-    return fig
-
-
 def lengths_figure(documents: pd.DataFrame) -> Figure:
     """Article length (words) per outlet: one dot per article over a box plot."""
     apply_style()
     sources = sorted(documents["source"].unique())
-    colors = source_colors(sources)
+    colors = outlet_colors(sources)
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(sources) + 1.4))
     data = [documents.loc[documents["source"] == s, "n_words"].to_numpy() for s in sources]
     ax.boxplot(data, vert=False, widths=0.5, showfliers=False,

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from analysis.plots.style import PALETTE, apply_style
+from analysis.plots.style import FREQ_NAMES, PALETTE, apply_style, outlet_colors
 
 OTHER = "other outlets"
 _MAX_OUTLETS = 9
@@ -29,8 +29,10 @@ def articles_per_source_figure(counts: pd.DataFrame, freq_label: str = "month") 
     """Stacked bars of articles per period and outlet (`articles_per_source` output).
 
     The 9 largest outlets get their own colour; the rest are stacked as "other outlets".
+    `freq_label` is a word (month) or a period code (W, M, Q, Y).
     """
     apply_style()
+    freq_label = FREQ_NAMES.get(freq_label, freq_label)
     if counts.empty or counts["n_articles"].sum() == 0:
         return _empty("No dated articles")
     totals = counts.groupby("source")["n_articles"].sum()
@@ -41,11 +43,12 @@ def articles_per_source_figure(counts: pd.DataFrame, freq_label: str = "month") 
                               aggfunc="sum", fill_value=0).sort_index()
     order = keep + ([OTHER] if OTHER in table.columns else [])
     table = table[order]
+    colors = outlet_colors(counts["source"].unique())
     fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * len(table) + 3), 4))
     positions = np.arange(len(table))
     bottom = np.zeros(len(table))
-    for index, source in enumerate(order):
-        color = "#BBBBBB" if source == OTHER else PALETTE[index % len(PALETTE)]
+    for source in order:
+        color = "#BBBBBB" if source == OTHER else colors[source]
         ax.bar(positions, table[source], bottom=bottom, color=color, label=source, width=0.8)
         bottom += table[source].to_numpy()
     step = max(1, len(table) // 12)

@@ -102,3 +102,12 @@ def save_figure(fig: Figure, stem: str | Path, close: bool = False) -> dict[str,
     if close:
         plt.close(fig)
     return {"svg": str(svg), "png": str(png)}
+
+
+FREQ_NAMES = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+def outlet_colors(sources) -> dict[str, str]:
+    """A stable colour per outlet (sorted names take the palette in order), for every figure."""
+    names = sorted({str(s) for s in sources})
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
