@@ -24,8 +24,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the pinned environment
 
+# a screenshot of the report's first screen when Debian's chromium is installed
+SCREENSHOT := $(if $(shell command -v chromium 2>/dev/null),--screenshot,)
+
 report: $(STAMP)  ## run the whole pipeline on CORPUS (default: the demo corpus) -> reports/report.html
-	$(PY) -m analysis run --corpus $(CORPUS) --workdir $(WORKDIR)
+	$(PY) -m analysis run --corpus $(CORPUS) --workdir $(WORKDIR) $(SCREENSHOT)
 
 prepare: $(STAMP)  ## only build data/processed/*.parquet
 	$(PY) -m analysis prepare --corpus $(CORPUS) --workdir $(WORKDIR)

@@ -38,6 +38,7 @@ grouped transitively (union-find).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -309,19 +310,26 @@ def quote_groups(quotes: pd.Series, threshold: float = 0.6) -> list[int]:
     return [numbering.setdefault(root, len(numbering)) for root in roots]
 
 
-def extract_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
-                   mentions: pd.DataFrame) -> pd.DataFrame:
-    """Direct and reported quotes with their speaker (the quotes.csv table), see module doc."""
-    rows: list[dict] = []
+def _annotated_documents(documents: pd.DataFrame, sentences: pd.DataFrame,
+                         mentions: pd.DataFrame) -> Iterator[tuple[str, str, _Doc]]:
+    """(doc_id, source, _Doc) for every document that has sentences, in table order."""
     sentences_by_doc = dict(tuple(sentences.groupby("doc_id")))
     mentions_by_doc = dict(tuple(mentions.groupby("doc_id")))
     empty_mentions = mentions.iloc[0:0]
     for doc_id, source, text in zip(documents["doc_id"], documents["source"],
                                     documents["text"].fillna(""), strict=True):
-        if doc_id not in sentences_by_doc:
-            continue
-        doc = _Doc(str(text), sentences_by_doc[doc_id], mentions_by_doc.get(doc_id, empty_mentions))
-        rows.extend(_quotes_of_doc(doc_id, "" if pd.isna(source) else str(source), doc))
+        if doc_id in sentences_by_doc:
+            doc = _Doc(str(text), sentences_by_doc[doc_id],
+                       mentions_by_doc.get(doc_id, empty_mentions))
+            yield doc_id, "" if pd.isna(source) else str(source), doc
+
+
+def extract_quotes(documents: pd.DataFrame, sentences: pd.DataFrame,
+                   mentions: pd.DataFrame) -> pd.DataFrame:
+    """Direct and reported quotes with their speaker (the quotes.csv table), see module doc."""
+    rows: list[dict] = []
+    for doc_id, source, doc in _annotated_documents(documents, sentences, mentions):
+        rows.extend(_quotes_of_doc(doc_id, source, doc))
     table = pd.DataFrame(rows, columns=QUOTE_COLUMNS[:-1])
     table = table.sort_values(["doc_id", "start", "kind"], ignore_index=True)
     groups = quote_groups(table["quote"])
@@ -367,14 +375,7 @@ def cited_sources(documents: pd.DataFrame, sentences: pd.DataFrame,
     phrase refers to (as for quote speakers).
     """
     rows = []
-    sentences_by_doc = dict(tuple(sentences.groupby("doc_id")))
-    mentions_by_doc = dict(tuple(mentions.groupby("doc_id")))
-    empty_mentions = mentions.iloc[0:0]
-    for doc_id, source, text in zip(documents["doc_id"], documents["source"],
-                                    documents["text"].fillna(""), strict=True):
-        if doc_id not in sentences_by_doc:
-            continue
-        doc = _Doc(str(text), sentences_by_doc[doc_id], mentions_by_doc.get(doc_id, empty_mentions))
+    for doc_id, source, doc in _annotated_documents(documents, sentences, mentions):
         index = 0
         while index < len(doc.words):
             cue, first = _cited_cue(doc.words, index)

@@ -27,6 +27,16 @@ TABLE_NAMES: tuple[str, ...] = (
 _str = pa.string()
 _int = pa.int32()
 
+#: A span of documents.text located in its paragraph and sentence.
+_SPAN_IN_SENTENCE = [
+    ("doc_id", _str),
+    ("para_id", _int),
+    ("sent_id", _int),
+    ("start", _int),
+    ("end", _int),
+    ("text", _str),
+]
+
 SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema(
         [
@@ -50,24 +60,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "removed": pa.schema(
         [("doc_id", _str), ("line_no", _int), ("text", _str), ("reason", _str)]
     ),
-    "sentences": pa.schema(
-        [
-            ("doc_id", _str),
-            ("para_id", _int),
-            ("sent_id", _int),
-            ("start", _int),
-            ("end", _int),
-            ("text", _str),
-        ]
-    ),
+    "sentences": pa.schema(_SPAN_IN_SENTENCE),
     "mentions": pa.schema(
         [
-            ("doc_id", _str),
-            ("para_id", _int),
-            ("sent_id", _int),
-            ("start", _int),
-            ("end", _int),
-            ("text", _str),
+            *_SPAN_IN_SENTENCE,
             ("label", _str),
             ("entity_id", _str),
             ("entity_name", _str),
