@@ -29,9 +29,24 @@ def is_content_token(token: str) -> bool:
     return len(token) >= 2 and token not in STOPWORDS and not any(c.isdigit() for c in token)
 
 
+def without_conjunction(token: str) -> tuple[str, int]:
+    """(token, characters dropped) with an attached و/ف removed where that is unambiguous.
+
+    Only before the article (والجزائر -> الجزائر) or a stop word (وفي -> في, then
+    dropped as a stop word): a و/ف before anything else may be the word's own first
+    letter (وزير، فرنسا), so it stays.
+    """
+    if len(token) >= 5 and token[0] in "وف" and token[1:3] == "ال":
+        return token[1:], 1
+    if len(token) >= 3 and token[0] in "وف" and token[1:] in STOPWORDS:
+        return token[1:], 1
+    return token, 0
+
+
 def content_tokens(text: str) -> list[str]:
     """Normalised tokens kept for topic modelling (no stop words, digits, 1-letter words)."""
-    return [token for token in word_tokens(text) if is_content_token(token)]
+    tokens = (without_conjunction(token)[0] for token in word_tokens(text))
+    return [token for token in tokens if is_content_token(token)]
 
 
 class _SurfaceRecorder:
@@ -47,9 +62,10 @@ class _SurfaceRecorder:
     def __call__(self, text: str) -> list[str]:
         tokens = []
         for start, end, token in word_spans(text):
+            token, dropped = without_conjunction(token)
             if is_content_token(token):
                 tokens.append(token)
-                self.spellings[(token, text[start:end])] += 1
+                self.spellings[(token, text[start + dropped:end])] += 1
         return tokens
 
     def display_forms(self) -> dict[str, str]:

@@ -324,3 +324,13 @@ def test_learned_topics_relax_limits_for_a_tiny_corpus():
     topics, _ = learned_topics(documents, n_topics=2)
     assert topics.attrs["max_df"] == 1.0 and topics.attrs["min_df"] == 2
     assert len(topics) == 2
+
+
+def test_conjunction_is_dropped_only_where_unambiguous():
+    from analysis.topics_learned import content_tokens, without_conjunction
+
+    assert without_conjunction("والجزائر") == ("الجزائر", 1)
+    assert without_conjunction("وزير") == ("وزير", 0)  # و is the word's own letter
+    assert without_conjunction("فرنسا") == ("فرنسا", 0)
+    # وفي -> في (a stop word, dropped); والتعاون -> التعاون
+    assert content_tokens("وفي والتعاون وزير") == ["التعاون", "وزير"]
