@@ -177,15 +177,25 @@ def _row_examples(table: dict[str, Any]) -> list[dict[str, Any]]:
     if row_keys is None:  # sections saved before row_keys existed: the key is a shown column
         key_index = columns.index(key)
         row_keys = ["" if row[key_index] is None else str(row[key_index]) for row in table["rows"]]
-    label_column = next(iter(table["rtl_columns"]), key if key in columns else None)
-    label_index = columns.index(label_column) if label_column in columns else None
+    label_columns = [c for c in table["rtl_columns"] if c in columns] or (
+        [key] if key in columns else [])
+    label_indexes = [columns.index(c) for c in label_columns]
     examples = []
     for row, key_value in zip(table["rows"], row_keys, strict=True):
         sentences = table["context"].get(key_value, [])
         if sentences:
-            label = row[label_index] if label_index is not None else key_value
+            parts = [str(row[i]) for i in label_indexes if row[i] is not None]
+            label = _shorten(" · ".join(parts) or key_value)
             examples.append({"label": label, "sentences": sentences})
     return examples
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    """A one-line label: long quotes are cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def render_report(

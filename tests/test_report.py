@@ -285,3 +285,16 @@ def test_bidi_wraps_arabic_runs_and_escapes_everything():
 )
 def test_format_value(value, expected):
     assert format_value(value) == expected
+
+
+def test_example_label_joins_the_rtl_columns_of_a_pair(tmp_path):
+    from analysis.report import _row_examples
+
+    table = {
+        "key": "pair", "columns": ["name_a", "name_b", "count"],
+        "rtl_columns": ["name_a", "name_b"], "rows": [["فرنسا", "المغرب", 18]],
+        "row_keys": ["france + morocco"],
+        "context": {"france + morocco": [{"doc_id": "d", "source": "s", "sentence": "x",
+                                          "start": 0, "end": 1}]},
+    }
+    assert _row_examples(table)[0]["label"] == "فرنسا · المغرب"
