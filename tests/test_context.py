@@ -16,9 +16,10 @@ TEXT = "استقبل حموشي نظيره الفرنسي.\nوقال دارما�
 def _tables():
     starts = [0, 28, 60]
     ends = [27, 59, 77]
+    texts = [TEXT[s:e] for s, e in zip(starts, ends, strict=True)]
     sentences = pd.DataFrame(
         {"doc_id": ["d1"] * 3, "para_id": [0, 1, 1], "sent_id": [0, 1, 2],
-         "start": starts, "end": ends, "text": [TEXT[s:e] for s, e in zip(starts, ends)]}
+         "start": starts, "end": ends, "text": texts}
     )
     mentions = pd.DataFrame(
         {"doc_id": ["d1"] * 4, "sent_id": [0, 1, 2, 2], "start": [7, 33, 65, 71],

@@ -91,7 +91,8 @@ def test_second_run_reuses_prepared_tables_and_edit_invalidates(demo_run, tmp_pa
     corpus = tmp_path / "corpus"
     shutil.copytree(DEMO, corpus)
     article = sorted(corpus.glob("medwire_*.txt"))[0]
-    article.write_text(article.read_text("utf-8") + "\nوأكد المصدر ذاته استمرار التنسيق.\n", "utf-8")
+    added = "\nوأكد المصدر ذاته استمرار التنسيق.\n"
+    article.write_text(article.read_text("utf-8") + added, "utf-8")
     _assert_ok(run_cli("prepare", "--corpus", str(corpus), "--workdir", str(demo_run), "--quiet"))
     assert read_manifest(demo_run)["fingerprint"]["corpus"] != before["fingerprint"]["corpus"]
 
