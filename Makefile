@@ -33,7 +33,8 @@ report: $(STAMP)  ## run the whole pipeline on CORPUS (default: the demo corpus)
 prepare: $(STAMP)  ## only build data/processed/*.parquet
 	$(PY) -m analysis prepare --corpus $(CORPUS) --workdir $(WORKDIR)
 
-test: $(STAMP)  ## unit + end-to-end tests, then nbval over notebooks/
+test: $(STAMP)  ## ruff, unit + end-to-end tests, then nbval over notebooks/
+	$(VENV)/bin/ruff check analysis tests benchmarks tools
 	$(PY) -m pytest tests -q
 	$(PY) -m analysis prepare --corpus data/raw/demo --workdir . --quiet
 	$(PY) -m pytest $(NBVAL_FLAGS) notebooks -q
@@ -52,7 +53,7 @@ lab: $(STAMP)  ## open JupyterLab in the same environment
 	$(VENV)/bin/jupyter lab notebooks/
 
 lint: $(STAMP)  ## ruff
-	$(VENV)/bin/ruff check analysis tests benchmarks
+	$(VENV)/bin/ruff check analysis tests benchmarks tools
 
 bench: $(STAMP)  ## throughput benchmarks on ../shared/corpus (skipped if absent)
 	$(PY) -m analysis bench
