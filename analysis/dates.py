@@ -29,7 +29,14 @@ import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from analysis.arabic import MONTHS, STOPWORDS, WEEKDAYS, map_span, normalize_with_offsets
+from analysis.arabic import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    map_span,
+    normalize_with_offset_map,
+    normalize_with_offsets,
+)
 
 __all__ = [
     "DateMention",
@@ -294,7 +301,8 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
     months before the reference (news mostly reports the past), else in the six months
     after.  Without a reference yearless dates are omitted (they cannot be placed).
     """
-    norm, offsets = normalize_with_offsets(text)
+    norm, offset_map = normalize_with_offset_map(text)
+    offsets = range(len(text) + 1) if offset_map is None else offset_map  # identity: no list
     mentions: list[DateMention] = []
     for hit in scan_dates(norm):
         year, how = hit.year, "absolute"

@@ -30,10 +30,11 @@ from spacy.util import filter_spans
 from analysis.arabic import normalize, proclitic_splits, strip_article
 from analysis.codebook import Codebook, term_words, word_key
 
-__all__ = ["EntityMatcher", "TopicMatcher", "readings", "skeleton", "vowel_variant"]
+__all__ = ["EntityMatcher", "TopicMatcher", "norm_ids", "readings", "skeleton", "vowel_variant"]
 
 _LONG_VOWELS = frozenset("اوي")
-_MISSING = object()
+_DROP_LONG_VOWELS = str.maketrans("", "", "اوي")
+_NORMS_KEY = "analysis.norm_ids"
 _MIN_VARIANT_LETTERS = 5
 _MIN_SKELETON = 4
 
@@ -50,7 +51,7 @@ def readings(norm: str) -> tuple[tuple[str, str], ...]:
 
 def skeleton(word: str) -> str:
     """First letter + the following letters without long vowels: دارمانان -> درمنن."""
-    return word[:1] + "".join(ch for ch in word[1:] if ch not in _LONG_VOWELS)
+    return word[:1] + word[1:].translate(_DROP_LONG_VOWELS)
 
 
 def vowel_variant(a: str, b: str) -> bool:
@@ -71,8 +72,14 @@ def vowel_variant(a: str, b: str) -> bool:
     return walk(0, 0)
 
 
-def _norms(doc: Doc) -> list[int]:
-    return doc.to_array(NORM).tolist() if len(doc) else []
+def norm_ids(doc: Doc) -> list[int]:
+    """``NORM`` id of every token, read from the doc once and shared by all components
+    (kept in ``doc.user_data``; re-read if the doc was retokenised since)."""
+    cached = doc.user_data.get(_NORMS_KEY)
+    if cached is None or len(cached) != len(doc):
+        cached = doc.to_array(NORM).tolist() if len(doc) else []
+        doc.user_data[_NORMS_KEY] = cached
+    return cached
 
 
 class EntityMatcher:
@@ -140,17 +147,14 @@ class EntityMatcher:
     def keys(self, doc: Doc) -> list[str | None]:
         """Cached match key of every token of ``doc``."""
         cache = self._cache
-        norms = _norms(doc)
-        keys = [cache.get(norm, _MISSING) for norm in norms]
-        if _MISSING in keys:
+        norms = norm_ids(doc)
+        try:
+            return [cache[norm] for norm in norms]
+        except KeyError:  # strings not seen before: analyse each once, then look up again
             strings = doc.vocab.strings
-            for i, key in enumerate(keys):
-                if key is _MISSING:
-                    norm = norms[i]
-                    if norm not in cache:
-                        cache[norm] = self.key(strings[norm])
-                    keys[i] = cache[norm]
-        return keys
+            for norm in set(norms).difference(cache):
+                cache[norm] = self.key(strings[norm])
+            return [cache[norm] for norm in norms]
 
     def __call__(self, doc: Doc) -> Doc:
         keys = self.keys(doc)
@@ -187,6 +191,7 @@ class TopicMatcher:
         self.exact: dict[str, set[int]] = {}
         self.prefixes: dict[int, dict[str, set[int]]] = {}
         self.starting: dict[int, list[int]] = {}  # first word id -> term indices
+        self.leads: frozenset[str] | None = None  # first two letters of every term stem
         self._cache: dict[int, frozenset[int]] = {}
 
     def load(self, codebook: Codebook) -> TopicMatcher:
@@ -206,14 +211,22 @@ class TopicMatcher:
                         self.exact.setdefault(stem, set()).add(wid)
                 self.starting.setdefault(ids[0], []).append(len(self.terms))
                 self.terms.append((topic.id, term, tuple(ids)))
+        stems = [*self.exact, *(stem for table in self.prefixes.values() for stem in table)]
+        # a quick reject for the many tokens no term can match (None: a term stem is too
+        # short for the two-letter test, so every token is checked in full)
+        self.leads = (frozenset(stem[:2] for stem in stems)
+                      if all(len(stem) >= 2 for stem in stems) else None)
         self._cache = {}
         return self
 
     def word_ids(self, norm: str) -> frozenset[int]:
         """Ids of the term words that one normalised token satisfies (any clitic reading)."""
         found: set[int] = set()
+        leads = self.leads
         for _prefix, stem in readings(norm):
             stem = strip_article(stem)
+            if leads is not None and stem[:2] not in leads:
+                continue
             found.update(self.exact.get(stem, ()))
             for length, table in self.prefixes.items():
                 if len(stem) >= length:
@@ -222,16 +235,15 @@ class TopicMatcher:
 
     def matches(self, doc: Doc) -> Iterable[tuple[int, int, int]]:
         """(start token, end token, term index) of every term occurrence."""
-        cache, strings = self._cache, doc.vocab.strings
-        norms = _norms(doc)
-        ids = [cache.get(norm) for norm in norms]
-        if None in ids:
-            for i, hit in enumerate(ids):
-                if hit is None:
-                    norm = norms[i]
-                    if norm not in cache:
-                        cache[norm] = self.word_ids(strings[norm])
-                    ids[i] = cache[norm]
+        cache = self._cache
+        norms = norm_ids(doc)
+        try:
+            ids = [cache[norm] for norm in norms]
+        except KeyError:  # strings not seen before: analyse each once, then look up again
+            strings = doc.vocab.strings
+            for norm in set(norms).difference(cache):
+                cache[norm] = self.word_ids(strings[norm])
+            ids = [cache[norm] for norm in norms]
         for i in [i for i, here in enumerate(ids) if here]:
             for wid in ids[i]:
                 for t in self.starting.get(wid, ()):

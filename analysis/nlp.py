@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy
 import spacy
-from spacy.attrs import IDX, ORTH, SENT_START
+from spacy.attrs import IDX, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -157,13 +157,24 @@ class NewsSegmenter:
 
 
 class ArabicNormalizer:
-    """``NORM`` of every lexeme = ``arabic.normalize(text)``, computed once per string."""
+    """``NORM`` of every lexeme = ``arabic.normalize(text)``, computed once per string.
+
+    The component installs ``normalize`` as the vocabulary's ``NORM`` getter, so a lexeme
+    gets its norm when the tokenizer creates it and a doc needs no pass of its own; lexemes
+    that existed before (or a vocabulary whose getter was replaced since) are set here.
+    """
 
     def __init__(self, nlp: Language, name: str = "arabic_normalizer") -> None:
         self.name = name
         self._done: set[int] = set()
+        self.vocab = nlp.vocab
+        for lexeme in nlp.vocab:
+            lexeme.norm_ = normalize(lexeme.orth_)
+        nlp.vocab.lex_attr_getters[NORM] = normalize
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.vocab is self.vocab and doc.vocab.lex_attr_getters.get(NORM) is normalize:
+            return doc
         if len(doc):
             new = set(doc.to_array(ORTH).tolist()) - self._done
             if new:

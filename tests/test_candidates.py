@@ -64,6 +64,73 @@ def test_non_examples(nlp, text: str) -> None:
     assert found(nlp, text) == []
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a perfect verb glued after the name (listed verb شكر)
+    ("وأعلن الإليزيه أن الرئيس فرانسوا هولاند شكر الملك على المساعدة",
+     [("فرانسوا هولاند", "PER")]),
+    # a future verb (shape سيفعل) after the name
+    ("وقال وزير الخارجية البريطاني فيليب هاموند سيصدر بيانا", [("فيليب هاموند", "PER")]),
+    # an imperfect verb (shape يفعل with و) before a name in apposition
+    ("ويشرح مارك دوبوويتز، المدير التنفيذي للمؤسسة، أن العقوبات فشلت",
+     [("مارك دوبوويتز", "PER")]),
+    # a prepositional phrase (ب + تفعيل) after a two-word name
+    ("وقام سفير الجمهورية الفرنسية كريستوف لوكورتييه بتوشيح الضيف",
+     [("كريستوف لوكورتييه", "PER")]),
+    # an accusative noun after a one-word name: no candidate at all
+    ("ويضم الوفد المرافق للرئيس ماكرون عددا من الوزراء", []),
+    # و + a common word after the name is a coordination
+    ("واستقبل الرئيس حسن روحاني وكثيرا من المسؤولين", [("حسن روحاني", "PER")]),
+    # a country and a place noun + place between the role and the name are skipped
+    ("وقال وزير خارجية إيران محمد جواد ظريف إن الاتفاق صامد",
+     [("محمد جواد ظريف", "PER")]),
+    ("وأكد حاكم ولاية تكساس غريغ أبوت أن الحدود آمنة", [("غريغ أبوت", "PER")]),
+    # a pronoun-suffixed title noun (بلاده) is skipped, a particle joins the name
+    ("وقال وزير خارجية بلاده سامح شكري إن", [("سامح شكري", "PER")]),
+    ("واستقبل المدير العام عبد الرحيم بنعلي الوفد", [("عبد الرحيم بنعلي", "PER")]),
+    # لو- after a two-word first name is the Le/Lo of a name, not the preposition ل
+    ("وقال وزير الخارجية جان إيف لودريان إن", [("جان إيف لودريان", "PER")]),
+    # a relative pronoun and a preposition end the name
+    ("التقى السفير بيتر كازيمير الذي يزور المغرب", [("بيتر كازيمير", "PER")]),
+])
+def test_person_names_stop_at_verbs_phrases_and_coordination(
+        nlp, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(name, label) for _, label, name in found(nlp, text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # coordination of two organisations: two candidates, not one
+    ("وقعت الهيئة الوطنية للنزاهة والهيئة العليا للاتصال اتفاقية",
+     ["الهيئة الوطنية للنزاهة", "الهيئة العليا للاتصال"]),
+    # a second ل-phrase (purpose) ends the name
+    ("أوفدت المديرية العامة للوقاية المدنية للمشاركة في التمرين",
+     ["المديرية العامة للوقاية المدنية"]),
+    # ب + place after a definite head: no name is left
+    ("استقبله بمقر المديرية العامة بفاس", []),
+    # a definite head with descriptive (nationality) adjectives only is no name
+    ("تحظى المؤسسة الأمنية المغربية بثقة الشركاء", []),
+    # a definite head followed by its object, by a verb, by a quotation
+    ("وقالت الشركة إمكاناتها كبيرة", []),
+    ("وأكد أن المجلس يصادق على الاتفاق", []),
+    ("ومن تطبيقات الشركة «لوحة مفاتيح» الجديدة", []),
+    # an indefinite head with a feminine adjective, a generic body of an organisation
+    ("أسست شركة ناشئة في الدار البيضاء", []),
+    ("اجتمع مجلس الإدارة أمس", []),
+    ("وهي عبارة تلخص في نظر هيئة التحرير طبيعة العلاقة", []),
+    # a nationality adjective ends an indefinite-head name
+    ("أعلنت وزارة التربية التونسية لمواجهة الظاهرة خطة", ["وزارة التربية التونسية"]),
+    # a definite head with two naming adjectives, or a ل-phrase
+    ("أصدرت المحكمة الجنائية الدولية مذكرة", ["المحكمة الجنائية الدولية"]),
+])
+def test_organisation_names_stop_at_phrases_and_descriptions(
+        nlp, text: str, expected: list[str]) -> None:
+    assert [name for _, label, name in found(nlp, text) if label == "ORG"] == expected
+
+
+def test_tanween_marks_a_common_noun(nlp) -> None:
+    # "مرسومًا" (with tanween) is an accusative noun, never a name word
+    assert found(nlp, "وأصدر الرئيس مرسومًا يقضي بتجريم الاحتكار") == []
+
+
 def test_codebook_wins_and_rows_use_pattern_method(nlp) -> None:
     text = "التقى نظيره المغربي عبد الوافي لفتيت والسفير الإسباني خوان مارتينيث"
     (result,) = list(annotate(nlp, [("d", text)]))
