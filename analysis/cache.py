@@ -21,7 +21,8 @@ from analysis.tables import TABLE_NAMES, processed_dir
 #: Modules whose code decides the processed tables.
 PREPARE_MODULES = (
     "arabic.py", "cleaning.py", "codebook.py", "corpus.py", "dates.py", "nlp.py",
-    "candidates.py", "prepare.py", "publication.py", "tables.py", "formats.py",
+    "candidates.py", "candidate_words.py", "prepare.py", "publication.py", "tables.py",
+    "formats.py",
     "matching.py", "tokenizer.py",
 )
 
