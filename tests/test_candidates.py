@@ -57,7 +57,7 @@ def test_candidates_found(nlp, text: str, expected: tuple[str, str, str]) -> Non
     "وقالت الوكالة الفرنسية إن",                       # definite head needs 2 words
     "رئيس الحكومة يوم الاثنين الماضي",                 # weekday and time words
     "المدير العام للأمن الوطني زيارة عمل",             # ta marbuta: a common noun
-    "التقى نظيره المغربي عبد الوافي لفتيت",            # codebook person: codebook wins
+    "استقبل نظيره المغربي عبد الوافي لفتيت",            # codebook person: codebook wins
     "ونشرت مجلة «جون أفريك» تقريرا",                   # quoted name is a codebook entity
 ])
 def test_non_examples(nlp, text: str) -> None:
@@ -132,7 +132,7 @@ def test_tanween_marks_a_common_noun(nlp) -> None:
 
 
 def test_codebook_wins_and_rows_use_pattern_method(nlp) -> None:
-    text = "التقى نظيره المغربي عبد الوافي لفتيت والسفير الإسباني خوان مارتينيث"
+    text = "استقبل نظيره المغربي عبد الوافي لفتيت والسفير الإسباني خوان مارتينيث"
     (result,) = list(annotate(nlp, [("d", text)]))
     rows = [(m["text"], m["method"], m["entity_id"]) for m in result.mentions]
     assert rows == [("عبد الوافي لفتيت", "codebook", "abdelouafi_laftit"),

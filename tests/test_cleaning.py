@@ -25,7 +25,7 @@ BREADCRUMB = "الرئيسية › أخبار وطنية › سياسة"
 BREAKING = "عاجل"
 TIMESTAMP = "الخميس 05 يونيو 2025 على الساعة 09:40"
 TITLE = "وزير الداخلية يبحث مع نظيره الإسباني تعزيز التنسيق الأمني"
-GOOGLETAG = "googletag.cmd.push(function() { googletag.display('div-gpt-ad-1234567890-0'); });"
+GOOGLETAG = "googletag.pubads().setTargeting('section', 'politique'); googletag.enableServices();"
 SHARE = "شارك: فيسبوك تويتر واتساب"
 BODY = [
     "أجرى وزير الداخلية، يوم الخميس بالرباط، مباحثات مع نظيره الإسباني تناولت سبل تعزيز "
@@ -215,7 +215,7 @@ def test_tidy_whitespace_bidi_marks_and_line_numbers() -> None:
 
 def test_helpers() -> None:
     # bullet "•" and ".." are not words: 11 tokens - 2 = 9
-    assert count_words("• في صفقة قيمتها 825 مليون دولار .. الولايات المتحدة توافق") == 9
+    assert count_words("• وزارة الصحة تطلق حملة وطنية للتلقيح .. في 12 إقليما") == 9
     assert tidy_line("\u200f  قال   الوزير\u00a0اليوم \u200e ") == "قال الوزير اليوم"
     assert tidy_line("مفاوضات\u200cجديدة") == "مفاوضات\u200cجديدة"  # inner ZWNJ kept
     assert is_body_line(BODY[0])
