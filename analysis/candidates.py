@@ -45,7 +45,7 @@ from analysis.candidate_words import (
     Word,
     analyse_word,
 )
-from analysis.matching import norm_ids
+from analysis.matching import per_token_cached
 
 __all__ = ["CandidateFinder", "candidate_id", "candidate_table"]
 
@@ -86,15 +86,7 @@ class CandidateFinder:
 
     def words(self, doc: Doc) -> list[Word]:
         """The cached :class:`Word` of every token of ``doc``."""
-        cache = self._cache
-        norms = norm_ids(doc)
-        try:
-            return [cache[norm] for norm in norms]
-        except KeyError:  # strings not seen before: analyse each once, then look up again
-            strings = doc.vocab.strings
-            for norm in set(norms).difference(cache):
-                cache[norm] = analyse_word(strings[norm])
-            return [cache[norm] for norm in norms]
+        return per_token_cached(doc, self._cache, analyse_word)
 
     def __call__(self, doc: Doc) -> Doc:
         words = self.words(doc)

@@ -82,6 +82,22 @@ def norm_ids(doc: Doc) -> list[int]:
     return cached
 
 
+def per_token_cached(doc: Doc, cache: dict, compute) -> list:
+    """``compute(norm string)`` for every token of ``doc``, cached by the token's NORM id.
+
+    News text repeats a small vocabulary, so each distinct string is analysed once
+    per process; the first lookup that misses fills the cache for the whole doc.
+    """
+    norms = norm_ids(doc)
+    try:
+        return [cache[norm] for norm in norms]
+    except KeyError:
+        strings = doc.vocab.strings
+        for norm in set(norms).difference(cache):
+            cache[norm] = compute(strings[norm])
+        return [cache[norm] for norm in norms]
+
+
 class EntityMatcher:
     """Finds codebook names (all aliases, clitic/variant tolerant) and sets ``doc.ents``."""
 
@@ -146,15 +162,7 @@ class EntityMatcher:
 
     def keys(self, doc: Doc) -> list[str | None]:
         """Cached match key of every token of ``doc``."""
-        cache = self._cache
-        norms = norm_ids(doc)
-        try:
-            return [cache[norm] for norm in norms]
-        except KeyError:  # strings not seen before: analyse each once, then look up again
-            strings = doc.vocab.strings
-            for norm in set(norms).difference(cache):
-                cache[norm] = self.key(strings[norm])
-            return [cache[norm] for norm in norms]
+        return per_token_cached(doc, self._cache, self.key)
 
     def __call__(self, doc: Doc) -> Doc:
         keys = self.keys(doc)
